@@ -1,0 +1,1 @@
+"""The background job: reconcile every account's transactions through the API."""
