@@ -1,0 +1,225 @@
+"""The local stack as a whole: up, down, status, reconcile, reset-db.
+
+Every function takes a StackConfig, so `make up` and the test session run the
+same code against different state folders and ports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from stack import processes
+from stack.config import HOST, StackConfig, port_is_free, save
+from stack.postgres import Cluster, StackError, tail
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    marker: str  # a string in the process's command line (see processes.pid_of)
+
+
+API = Service("api", "gunicorn")
+RECONCILER = Service("reconciler", "stack.scheduler")
+
+
+def pidfile(config: StackConfig, service: Service) -> Path:
+    return config.run / f"{service.name}.pid"
+
+
+def logfile(config: StackConfig, service: Service) -> Path:
+    return config.logs / f"{service.name}.log"
+
+
+def last_run_file(config: StackConfig) -> Path:
+    return config.run / "reconciler-last.json"
+
+
+def process_env(config: StackConfig) -> dict[str, str]:
+    python_path = os.pathsep.join([str(config.root / "src"), str(config.root)])
+    return {**os.environ, **config.api_env(), "PYTHONPATH": python_path}
+
+
+def bin_path(name: str) -> str:
+    """A console script installed beside this interpreter (the project's venv)."""
+    return str(Path(sys.executable).parent / name)
+
+
+# --- database ------------------------------------------------------------------
+
+def database_up(config: StackConfig, say=print) -> Cluster:
+    cluster = Cluster(config)
+    if not cluster.initialised:
+        if not port_is_free(config.pg_port):
+            raise StackError(port_in_use("PostgreSQL", config.pg_port, "WORKSHOP_PG_PORT"))
+        say(f"initialising a PostgreSQL cluster in {cluster.root} …")
+        cluster.init()
+    elif not cluster.running() and not port_is_free(config.pg_port):
+        raise StackError(port_in_use("PostgreSQL", config.pg_port, "WORKSHOP_PG_PORT"))
+    cluster.start()
+    cluster.wait_ready()
+    if not cluster.bank_exists():
+        cluster.create_bank()
+        users, transactions = cluster.load_data()
+        say(f"loaded the data set: {users} users, {transactions} transactions")
+    return cluster
+
+
+def reset_db(config: StackConfig, say=print) -> None:
+    cluster = Cluster(config)
+    if not cluster.running():
+        raise StackError("PostgreSQL is not running: start the stack with `make up` first")
+    cluster.drop_bank()
+    cluster.create_bank()
+    users, transactions = cluster.load_data()
+    say(f"reloaded the data set: {users} users, {transactions} transactions")
+
+
+# --- api -------------------------------------------------------------------------
+
+def api_healthy(config: StackConfig, timeout: float = 2) -> bool:
+    try:
+        return requests.get(f"{config.api_url}/healthz", timeout=timeout).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def api_up(config: StackConfig, say=print) -> None:
+    if processes.pid_of(pidfile(config, API), API.marker):
+        return
+    if not port_is_free(config.api_port):
+        raise StackError(port_in_use("the API", config.api_port, "WORKSHOP_API_PORT"))
+    command = [
+        bin_path("gunicorn"), "-c", str(config.root / "src/api/gunicorn.conf.py"),
+        "--pid", str(pidfile(config, API)), "api.wsgi:app",
+    ]
+    processes.spawn(command, process_env(config), logfile(config, API), pidfile(config, API),
+                    cwd=config.root)
+    wait_for(lambda: api_healthy(config), "the API", logfile(config, API),
+             alive=lambda: processes.pid_of(pidfile(config, API), API.marker) is not None)
+
+
+def wait_for(ready, what: str, log: Path, alive, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    time.sleep(0.2)
+    while not ready():
+        if not alive():
+            raise StackError(f"{what} exited during start-up.\n--- last lines of {log} ---\n"
+                             f"{tail(log)}")
+        if time.monotonic() > deadline:
+            raise StackError(f"{what} is not ready after {timeout:.0f}s.\n"
+                             f"--- last lines of {log} ---\n{tail(log)}")
+        time.sleep(0.2)
+
+
+# --- reconciler ------------------------------------------------------------------
+
+def last_run(config: StackConfig) -> dict | None:
+    try:
+        return json.loads(last_run_file(config).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def reconciler_up(config: StackConfig) -> None:
+    if processes.pid_of(pidfile(config, RECONCILER), RECONCILER.marker):
+        return
+    last_run_file(config).unlink(missing_ok=True)
+    command = [
+        sys.executable, "-m", "stack.scheduler", "--interval", str(config.reconcile_interval),
+        "--record", str(last_run_file(config)),
+    ]
+    processes.spawn(command, process_env(config), logfile(config, RECONCILER),
+                    pidfile(config, RECONCILER), cwd=config.root)
+    wait_for(lambda: last_run(config) is not None, "the reconciler", logfile(config, RECONCILER),
+             alive=lambda: processes.pid_of(pidfile(config, RECONCILER), RECONCILER.marker)
+             is not None)
+
+
+def reconcile_once(config: StackConfig) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reconciler"], env=process_env(config),
+                          cwd=config.root, capture_output=True, text=True, timeout=120)
+
+
+# --- the whole stack ---------------------------------------------------------------
+
+def up(config: StackConfig, say=print) -> None:
+    """Start whatever is not running; a second call only reports."""
+    save(config)
+    database_up(config, say)
+    api_up(config, say)
+    reconciler_up(config)
+
+
+def down(config: StackConfig, say=print) -> None:
+    for service in (RECONCILER, API):
+        if processes.stop(pidfile(config, service), service.marker):
+            say(f"stopped {service.name}")
+    if config.state_dir.exists():
+        cluster = Cluster(config)
+        if cluster.running():
+            cluster.stop()
+            say("stopped postgres")
+
+
+def destroy(config: StackConfig) -> None:
+    """Stop everything and delete the state folder and the cluster (test stacks)."""
+    down(config, say=lambda _: None)
+    cluster_dir = config.state_dir / "postgres"
+    if cluster_dir.is_symlink():
+        shutil.rmtree(cluster_dir.resolve(), ignore_errors=True)
+    shutil.rmtree(config.state_dir, ignore_errors=True)
+
+
+def status(config: StackConfig) -> dict[str, tuple[bool, str]]:
+    """{service: (ok, one line)} for postgres, api and reconciler."""
+    result: dict[str, tuple[bool, str]] = {}
+    if not (config.state_dir / "stack.json").exists():
+        return {name: (False, "not set up (run `make up`)")
+                for name in ("postgres", "api", "reconciler")}
+    cluster = Cluster(config)
+    result["postgres"] = (
+        (True, f"running on {HOST}:{config.pg_port} (data in {cluster.root})")
+        if cluster.running() else (False, f"stopped (log: {cluster.log})")
+    )
+    api_pid = processes.pid_of(pidfile(config, API), API.marker)
+    if api_pid and api_healthy(config):
+        result["api"] = (True, f"running on {config.api_url} (pid {api_pid})")
+    elif api_pid:
+        result["api"] = (False, f"process {api_pid} is up but /healthz fails "
+                                f"(log: {logfile(config, API)})")
+    else:
+        crashed = pidfile(config, API).exists()
+        result["api"] = (False, ("crashed" if crashed else "stopped")
+                         + f" (log: {logfile(config, API)})")
+    sched_pid = processes.pid_of(pidfile(config, RECONCILER), RECONCILER.marker)
+    run = last_run(config)
+    if not sched_pid:
+        result["reconciler"] = (False, "stopped" + (" (crashed)" if pidfile(
+            config, RECONCILER).exists() else ""))
+    elif run is None:
+        result["reconciler"] = (True, "scheduled, first run pending")
+    elif run["exit_code"] == 0:
+        result["reconciler"] = (True, f"every {config.reconcile_interval}s; last run OK at "
+                                      f"{run['finished']}: {' / '.join(run['output'][:2])}")
+    else:
+        reason = run["output"][-1] if run["output"] else "no output"
+        result["reconciler"] = (False, f"last run FAILED at {run['finished']} "
+                                       f"(exit {run['exit_code']}): {reason} "
+                                       f"(log: {logfile(config, RECONCILER)})")
+    return result
+
+
+def port_in_use(what: str, port: int, variable: str) -> str:
+    return (f"port {HOST}:{port} for {what} is already in use by another program.\n"
+            f"Find it with `ss -ltnp 'sport = :{port}'`, stop it, or choose another port on the "
+            f"`make down` then `{variable}=<port> make up` (the choice is remembered).")
