@@ -14,6 +14,14 @@ DEFAULT_STATE_DIR = ROOT / ".workshop"
 DEFAULT_API_PORT = 3000
 DEFAULT_PG_PORT = 55432
 HOST = "127.0.0.1"  # every service listens on loopback only
+# Generated once per install; the app reads the ones its current stage needs.
+SECRET_NAMES = (
+    "PG_SUPERUSER_PASSWORD",  # the cluster's `postgres` superuser (stack tooling only)
+    "APP_DB_PASSWORD",  # the API's database role `bank`
+    "TOKEN_SECRET",  # signs the API's JWTs (from A01)
+    "APP_ROOT_CREDENTIAL",  # the root client's credential for POST /token (from A01)
+    "APP_RECONCILER_CREDENTIAL",  # the reconciler client's credential (from A01)
+)
 
 
 @dataclass
@@ -40,7 +48,7 @@ class StackConfig:
         return f"http://{HOST}:{self.api_port}"
 
     def api_env(self) -> dict[str, str]:
-        """The environment the API and the reconciler see (same names as in Kubernetes)."""
+        """The API's environment (the same names as in kubernetes/api.yaml)."""
         return {
             "APP_DB_HOST": HOST,
             "APP_DB_PORT": str(self.pg_port),
@@ -48,7 +56,16 @@ class StackConfig:
             "APP_DB_USERNAME": "bank",
             "APP_DB_PASSWORD": self.secrets["APP_DB_PASSWORD"],
             "APP_BIND": f"{HOST}:{self.api_port}",
+            "TOKEN_SECRET": self.secrets["TOKEN_SECRET"],
+            "APP_ROOT_CREDENTIAL": self.secrets["APP_ROOT_CREDENTIAL"],
+            "APP_RECONCILER_CREDENTIAL": self.secrets["APP_RECONCILER_CREDENTIAL"],
+        }
+
+    def reconciler_env(self) -> dict[str, str]:
+        """The reconciler's environment (kubernetes/reconciler.yaml): its own credential only."""
+        return {
             "APP_API_URL": self.api_url,
+            "APP_API_CREDENTIAL": self.secrets["APP_RECONCILER_CREDENTIAL"],
         }
 
 
@@ -69,11 +86,10 @@ def load(state_dir: Path = DEFAULT_STATE_DIR, **defaults: int) -> StackConfig:
             api_port=defaults.get("api_port", DEFAULT_API_PORT),
             pg_port=defaults.get("pg_port", DEFAULT_PG_PORT),
             reconcile_interval=defaults.get("reconcile_interval", 60),
-            secrets={
-                "APP_DB_PASSWORD": secrets.token_urlsafe(24),
-                "PG_SUPERUSER_PASSWORD": secrets.token_urlsafe(24),
-            },
+            secrets={name: secrets.token_urlsafe(32) for name in SECRET_NAMES},
         )
+    for name in SECRET_NAMES:  # a state folder from an older version of the repo
+        config.secrets.setdefault(name, secrets.token_urlsafe(32))
     config.api_port = int(os.environ.get("WORKSHOP_API_PORT") or config.api_port)
     config.pg_port = int(os.environ.get("WORKSHOP_PG_PORT") or config.pg_port)
     return config

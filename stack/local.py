@@ -44,9 +44,14 @@ def last_run_file(config: StackConfig) -> Path:
     return config.run / "reconciler-last.json"
 
 
-def process_env(config: StackConfig) -> dict[str, str]:
+def process_env(config: StackConfig, service: Service) -> dict[str, str]:
+    """os.environ plus what `service` may see: the API never gets the reconciler's
+    environment and the reconciler never gets the API's secrets."""
     python_path = os.pathsep.join([str(config.root / "src"), str(config.root)])
-    return {**os.environ, **config.api_env(), "PYTHONPATH": python_path}
+    own = config.api_env() if service is API else config.reconciler_env()
+    inherited = {k: v for k, v in os.environ.items()
+                 if k not in config.api_env() and k not in config.reconciler_env()}
+    return {**inherited, **own, "PYTHONPATH": python_path}
 
 
 def bin_path(name: str) -> str:
@@ -102,7 +107,7 @@ def api_up(config: StackConfig, say=print) -> None:
         bin_path("gunicorn"), "-c", str(config.root / "src/api/gunicorn.conf.py"),
         "--pid", str(pidfile(config, API)), "api.wsgi:app",
     ]
-    processes.spawn(command, process_env(config), logfile(config, API), pidfile(config, API),
+    processes.spawn(command, process_env(config, API), logfile(config, API), pidfile(config, API),
                     cwd=config.root)
     wait_for(lambda: api_healthy(config), "the API", logfile(config, API),
              alive=lambda: processes.pid_of(pidfile(config, API), API.marker) is not None)
@@ -138,7 +143,7 @@ def reconciler_up(config: StackConfig) -> None:
         sys.executable, "-m", "stack.scheduler", "--interval", str(config.reconcile_interval),
         "--record", str(last_run_file(config)),
     ]
-    processes.spawn(command, process_env(config), logfile(config, RECONCILER),
+    processes.spawn(command, process_env(config, RECONCILER), logfile(config, RECONCILER),
                     pidfile(config, RECONCILER), cwd=config.root)
     wait_for(lambda: last_run(config) is not None, "the reconciler", logfile(config, RECONCILER),
              alive=lambda: processes.pid_of(pidfile(config, RECONCILER), RECONCILER.marker)
@@ -146,7 +151,7 @@ def reconciler_up(config: StackConfig) -> None:
 
 
 def reconcile_once(config: StackConfig) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reconciler"], env=process_env(config),
+    return subprocess.run([sys.executable, "-m", "reconciler"], env=process_env(config, RECONCILER),
                           cwd=config.root, capture_output=True, text=True, timeout=120)
 
 

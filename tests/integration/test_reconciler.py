@@ -56,7 +56,7 @@ def test_scheduler_recorded_a_successful_first_run(stack):
     (None, "GET /users?fields=id answered 404"),
 ])
 def test_failures_are_one_line_without_traceback(stack, url, expected):
-    env = {**local.process_env(stack), "APP_API_URL": url or stack.api_url + "/nowhere"}
+    env = {**local.process_env(stack, local.RECONCILER), "APP_API_URL": url or stack.api_url + "/nowhere"}
     result = subprocess.run([sys.executable, "-m", "reconciler"], env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 1
@@ -66,7 +66,7 @@ def test_failures_are_one_line_without_traceback(stack, url, expected):
 
 
 def test_missing_url_is_a_clear_error(stack):
-    env = {k: v for k, v in local.process_env(stack).items() if k != "APP_API_URL"}
+    env = {k: v for k, v in local.process_env(stack, local.RECONCILER).items() if k != "APP_API_URL"}
     result = subprocess.run([sys.executable, "-m", "reconciler"], env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 2
