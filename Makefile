@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 STACK := $(PY) -m stack
 
 .DEFAULT_GOAL := help
-.PHONY: help up down status logs reconcile reset-db doctor test lint bench venv
+.PHONY: help up down restart destroy status logs reconcile reset-db doctor test lint bench venv
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -35,6 +35,12 @@ status: $(STAMP) ## show what is running
 logs: $(STAMP) ## show the last lines of every log
 	@$(STACK) logs
 
+restart: $(STAMP) ## restart the API and the reconciler after you change src/
+	@$(STACK) restart
+
+destroy: ## stop everything and delete .workshop/ (data, logs, generated secrets)
+	@if [ -x $(PY) ]; then $(STACK) destroy; else rm -rf .workshop; fi
+
 reconcile: $(STAMP) ## run the reconciler job once, now
 	@$(STACK) reconcile
 
@@ -43,7 +49,7 @@ reset-db: $(STAMP) ## reload the synthetic data set into the running database
 
 doctor: ## check prerequisites (TARGET=k3d for the Kubernetes path)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "✘ Python 3.11+ is needed: found " + sys.version.split()[0])'
-	@$(MAKE) --no-print-directory $(STAMP)
+	@$(MAKE) -s --no-print-directory $(STAMP)
 	@$(STACK) doctor --target $(or $(TARGET),local)
 
 test: $(STAMP) ## run the test suite (starts its own database and API)

@@ -53,6 +53,17 @@ def cmd_reconcile(config: stack_config.StackConfig) -> int:
     return result.returncode
 
 
+def cmd_restart(config: stack_config.StackConfig) -> int:
+    local.restart_app(config)
+    return cmd_status(config)
+
+
+def cmd_destroy(config: stack_config.StackConfig) -> int:
+    local.destroy(config)
+    print(f"stopped everything and deleted {config.state_dir} (data, logs, generated secrets)")
+    return 0
+
+
 def cmd_reset_db(config: stack_config.StackConfig) -> int:
     local.reset_db(config)
     return 0
@@ -60,7 +71,8 @@ def cmd_reset_db(config: stack_config.StackConfig) -> int:
 
 COMMANDS = {
     "up": cmd_up, "down": cmd_down, "status": cmd_status, "logs": cmd_logs,
-    "reconcile": cmd_reconcile, "reset-db": cmd_reset_db,
+    "reconcile": cmd_reconcile, "reset-db": cmd_reset_db, "restart": cmd_restart,
+    "destroy": cmd_destroy,
 }
 
 

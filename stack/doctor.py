@@ -28,12 +28,12 @@ def run(target: str = "local") -> int:
               "runuser missing: apt-get install -y util-linux")
     config = load()
     running = (config.state_dir / "run" / "api.pid").exists()
-    for what, port, default in (("API", config.api_port, DEFAULT_API_PORT),
+    for what, port, default in (("the API", config.api_port, DEFAULT_API_PORT),
                                 ("PostgreSQL", config.pg_port, DEFAULT_PG_PORT)):
         free = port_is_free(port) or running
-        variable = "WORKSHOP_API_PORT" if what == "API" else "WORKSHOP_PG_PORT"
-        check(free, f"port {port} for the {what} is free (or ours)",
-              f"port {port} for the {what} is taken: stop that program or "
+        variable = "WORKSHOP_API_PORT" if what == "the API" else "WORKSHOP_PG_PORT"
+        check(free, f"port {port} for {what} is free (or ours)",
+              f"port {port} for {what} is taken: stop that program or "
               f"`{variable}=<port> make up` (default {default})")
     if target == "k3d":
         for tool, hint in (("docker", "https://docs.docker.com/engine/install/"),

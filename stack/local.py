@@ -165,6 +165,15 @@ def up(config: StackConfig, say=print) -> None:
     reconciler_up(config)
 
 
+def restart_app(config: StackConfig, say=print) -> None:
+    """Restart the API and the reconciler (after a code change); PostgreSQL keeps running."""
+    for service in (RECONCILER, API):
+        processes.stop(pidfile(config, service), service.marker)
+    api_up(config, say)
+    reconciler_up(config)
+    say("restarted the API and the reconciler")
+
+
 def down(config: StackConfig, say=print) -> None:
     for service in (RECONCILER, API):
         if processes.stop(pidfile(config, service), service.marker):
