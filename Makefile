@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed
 STACK := $(PY) -m stack
 
 .DEFAULT_GOAL := help
-.PHONY: help up down restart destroy status logs reconcile reset-db doctor test lint bench venv
+.PHONY: help up down restart destroy status logs reconcile reset-db doctor test lint bench venv \
+	check-% hint-% attack-% progress restore stage stages
 
 help: ## list the targets
-	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
@@ -60,5 +61,36 @@ lint: $(STAMP) ## ruff over the Python code
 
 bench: $(STAMP) ## measure requests/s and latency of the running stack (baseline)
 	@$(PY) -m stack.bench
+
+# --- exercises: grade, hint, attack (TARGET=k3d after kubectl port-forward svc/api 3000:80) ---
+check-%: $(STAMP) ## check-a01 …: grade your running stack for that exercise
+	@$(PY) -m checks run $* --target $(or $(TARGET),local)
+
+hint-%: $(STAMP) ## hint-a01 …: the hint for the first failing check
+	@$(PY) -m checks hint $* --target $(or $(TARGET),local)
+
+attack-%: $(STAMP) ## attack-a01 …: what an outsider can do to your stack
+	@$(PY) -m checks attack $* --target $(or $(TARGET),local)
+
+progress: $(STAMP) ## one table of all exercises: passed / not yet / not started
+	@$(PY) -m checks progress
+
+# --- stages: reset / solve / restore (no $(STAMP): a reset must work even with a broken pyproject.toml)
+STAGES = $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -m stages
+
+reset-%: ## reset-a01 …: back up your files, then put them at the start of that exercise
+	@$(STAGES) reset $*
+
+solve-%: ## solve-a01 …: apply that exercise's solution to your files (backed up first)
+	@$(STAGES) solve $*
+
+restore: ## put back the files of the latest backup (BACKUP=<dir> for another)
+	@$(STAGES) restore $(if $(BACKUP),--backup '$(BACKUP)')
+
+stage: ## which exercise's start your files match
+	@$(STAGES) which
+
+stages: ## list the exercises and whether their solution exists
+	@$(STAGES) list
 
 -include mk/k3d.mk

@@ -69,6 +69,16 @@ def cmd_reset_db(config: stack_config.StackConfig) -> int:
     return 0
 
 
+def cmd_secret(config: stack_config.StackConfig, name: str) -> int:
+    """Print one generated secret (for curl examples in the exercises)."""
+    if name not in config.secrets:
+        print(f"error: no secret {name!r}; known: {', '.join(sorted(config.secrets))}",
+              file=sys.stderr)
+        return 1
+    print(config.secrets[name])
+    return 0
+
+
 COMMANDS = {
     "up": cmd_up, "down": cmd_down, "status": cmd_status, "logs": cmd_logs,
     "reconcile": cmd_reconcile, "reset-db": cmd_reset_db, "restart": cmd_restart,
@@ -78,7 +88,8 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
-    parser.add_argument("command", choices=[*COMMANDS, "doctor"])
+    parser.add_argument("command", choices=[*COMMANDS, "doctor", "secret"])
+    parser.add_argument("name", nargs="?", help="for secret: which one, e.g. APP_ROOT_CREDENTIAL")
     parser.add_argument("--state-dir", type=Path, default=stack_config.DEFAULT_STATE_DIR)
     parser.add_argument("--target", choices=["local", "k3d"], default="local",
                         help="for doctor: which target's prerequisites to check")
@@ -86,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "doctor":
             return doctor.run(args.target)
+        if args.command == "secret":
+            return cmd_secret(stack_config.load(args.state_dir), args.name or "")
         return COMMANDS[args.command](stack_config.load(args.state_dir))
     except StackError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -88,8 +88,11 @@ def load(state_dir: Path = DEFAULT_STATE_DIR, **defaults: int) -> StackConfig:
             reconcile_interval=defaults.get("reconcile_interval", 60),
             secrets={name: secrets.token_urlsafe(32) for name in SECRET_NAMES},
         )
-    for name in SECRET_NAMES:  # a state folder from an older version of the repo
-        config.secrets.setdefault(name, secrets.token_urlsafe(32))
+    missing = [name for name in SECRET_NAMES if name not in config.secrets]
+    for name in missing:  # a state folder made by an older version of the repo
+        config.secrets[name] = secrets.token_urlsafe(32)
+    if missing and path.exists():
+        save(config)
     config.api_port = int(os.environ.get("WORKSHOP_API_PORT") or config.api_port)
     config.pg_port = int(os.environ.get("WORKSHOP_PG_PORT") or config.pg_port)
     return config

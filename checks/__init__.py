@@ -1,0 +1,1 @@
+"""The workshop grader: black-box checks per OWASP stage (`python -m checks`)."""
