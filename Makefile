@@ -39,8 +39,8 @@ logs: $(STAMP) ## show the last lines of every log
 restart: $(STAMP) ## restart the API and the reconciler after you change src/
 	@$(STACK) restart
 
-destroy: ## stop everything and delete .workshop/ (data, logs, generated secrets)
-	@if [ -x $(PY) ]; then $(STACK) destroy; else rm -rf .workshop; fi
+destroy: ## stop everything and delete .workshop/ (data, logs, secrets), keeping backups/
+	@if [ -x $(PY) ]; then $(STACK) destroy; else echo 'nothing to destroy: run make up first'; fi
 
 reconcile: $(STAMP) ## run the reconciler job once, now
 	@$(STACK) reconcile

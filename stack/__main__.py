@@ -59,8 +59,9 @@ def cmd_restart(config: stack_config.StackConfig) -> int:
 
 
 def cmd_destroy(config: stack_config.StackConfig) -> int:
-    local.destroy(config)
-    print(f"stopped everything and deleted {config.state_dir} (data, logs, generated secrets)")
+    local.destroy(config, keep=("backups",))
+    print(f"stopped everything and deleted {config.state_dir} (data, logs, generated secrets);"
+          " your backups in backups/ are kept")
     return 0
 
 

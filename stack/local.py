@@ -185,13 +185,24 @@ def down(config: StackConfig, say=print) -> None:
             say("stopped postgres")
 
 
-def destroy(config: StackConfig) -> None:
-    """Stop everything and delete the state folder and the cluster (test stacks)."""
+def destroy(config: StackConfig, keep: tuple[str, ...] = ()) -> None:
+    """Stop everything and delete the state folder and the cluster, except the
+    entries named in `keep` (`make destroy` keeps the attendee's backups)."""
     down(config, say=lambda _: None)
     cluster_dir = config.state_dir / "postgres"
     if cluster_dir.is_symlink():
         shutil.rmtree(cluster_dir.resolve(), ignore_errors=True)
-    shutil.rmtree(config.state_dir, ignore_errors=True)
+    if not config.state_dir.exists():
+        return
+    for entry in config.state_dir.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    if not any(config.state_dir.iterdir()):
+        config.state_dir.rmdir()
 
 
 def status(config: StackConfig) -> dict[str, tuple[bool, str]]:

@@ -132,3 +132,15 @@ def test_pid_files_never_point_at_foreign_processes(tmp_path):
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_destroy_keeps_what_it_is_told_to(tmp_path):
+    from stack.config import load
+
+    config = load(tmp_path / "state")
+    save(config)
+    (config.state_dir / "backups" / "20260101T000000Z-before-reset-a01").mkdir(parents=True)
+    local.destroy(config, keep=("backups",))
+    assert sorted(p.name for p in config.state_dir.iterdir()) == ["backups"]
+    local.destroy(config)
+    assert not config.state_dir.exists()

@@ -1,8 +1,10 @@
 """The real course (this repository), read-only: its solutions apply in sequence.
 
 Works on copies in tmp: a `git clone` (committed files only) and a clone
-overlaid with the working copy's files (what the next commit would hold), so
-a solution being written is checked before it is committed.
+overlaid with the working copy's course files outside the managed paths
+(exercises/, solutions/, …), so a solution being written is checked before it
+is committed. The managed paths (src/, …) keep their committed version: an
+attendee's working copy may be at any stage, and `make test` must still pass.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 from stagecourse import git
 
-from stages import commands
+from stages import commands, is_managed
 from stages.catalog import discover
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,10 +29,10 @@ TEACHING_ORDER = [
 
 
 def overlay_working_copy(clone: Path) -> None:
-    """Make the clone's files those of REPO's working copy (tracked and untracked, not
-    ignored; deletions too) and commit them there."""
+    """Make the clone's unmanaged files those of REPO's working copy (tracked and
+    untracked, not ignored; deletions too) and commit them there."""
     present = git(REPO, "ls-files", "-z", "-co", "--exclude-standard").stdout.split("\0")
-    for path in filter(None, present):
+    for path in filter(lambda p: p and not is_managed(p), present):
         source, target = REPO / path, clone / path
         if source.is_file() or source.is_symlink():
             target.parent.mkdir(parents=True, exist_ok=True)
