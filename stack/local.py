@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -107,23 +108,46 @@ def api_up(config: StackConfig, say=print) -> None:
         bin_path("gunicorn"), "-c", str(config.root / "src/api/gunicorn.conf.py"),
         "--pid", str(pidfile(config, API)), "api.wsgi:app",
     ]
+    start = log_size(logfile(config, API))
     processes.spawn(command, process_env(config, API), logfile(config, API), pidfile(config, API),
                     cwd=config.root)
     wait_for(lambda: api_healthy(config), "the API", logfile(config, API),
-             alive=lambda: processes.pid_of(pidfile(config, API), API.marker) is not None)
+             alive=lambda: processes.pid_of(pidfile(config, API), API.marker) is not None,
+             start=start)
 
 
-def wait_for(ready, what: str, log: Path, alive, timeout: float = 30) -> None:
+def log_size(log: Path) -> int:
+    return log.stat().st_size if log.exists() else 0
+
+
+def wait_for(ready, what: str, log: Path, alive, start: int = 0, timeout: float = 30) -> None:
+    """Poll `ready()`; if the process dies or time runs out, raise with what the log
+    says since byte `start` (where this start-up's output begins)."""
     deadline = time.monotonic() + timeout
     time.sleep(0.2)
     while not ready():
         if not alive():
-            raise StackError(f"{what} exited during start-up.\n--- last lines of {log} ---\n"
-                             f"{tail(log)}")
+            raise StackError(f"{what} exited during start-up{cause(log, start)}.\n"
+                             f"--- last lines of {log} ---\n{tail(log)}")
         if time.monotonic() > deadline:
-            raise StackError(f"{what} is not ready after {timeout:.0f}s.\n"
+            raise StackError(f"{what} is not ready after {timeout:.0f}s{cause(log, start)}.\n"
                              f"--- last lines of {log} ---\n{tail(log)}")
         time.sleep(0.2)
+
+
+def cause(log: Path, since: int = 0) -> str:
+    """': <the last exception line>' written to `log` after byte `since`, if any
+    (the real reason, which a long traceback can push out of the tail)."""
+    try:
+        with log.open("rb") as handle:
+            handle.seek(since)
+            lines = handle.read().decode(errors="replace").splitlines()
+    except OSError:
+        return ""
+    errors = [line.strip() for line in lines
+              if re.match(r"^\w+(\.\w+)*(Error|Exception): ", line.strip())
+              and "HaltServer" not in line]
+    return f": {errors[-1]}" if errors else ""
 
 
 # --- reconciler ------------------------------------------------------------------
