@@ -468,9 +468,43 @@ def _is_environ(node: ast.AST) -> bool:
     )
 
 
+def _env_read(node: ast.AST) -> tuple[ast.AST, bool] | None:
+    """(name node, has a default) if `node` reads os.environ[...] / .get / os.getenv."""
+    if isinstance(node, ast.Subscript) and _is_environ(node.value):
+        return node.slice, False
+    if isinstance(node, ast.Call) and node.args:
+        f = node.func
+        is_get = isinstance(f, ast.Attribute) and f.attr in {"get", "setdefault"} and (
+            _is_environ(f.value)
+        )
+        is_getenv = (isinstance(f, ast.Attribute) and f.attr == "getenv") or (
+            isinstance(f, ast.Name) and f.id == "getenv"
+        )
+        if is_get or is_getenv:
+            return node.args[0], len(node.args) > 1 or bool(node.keywords)
+    return None
+
+
+def _env_wrappers(tree: ast.AST) -> set[str]:
+    """Functions of the module that read the variable named by a parameter,
+    e.g. `def required(name): return os.environ.get(name)`."""
+    wrappers = set()
+    for func in ast.walk(tree):
+        if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            params = {a.arg for a in func.args.args + func.args.kwonlyargs}
+            for node in ast.walk(func):
+                read = _env_read(node)
+                if read and isinstance(read[0], ast.Name) and read[0].id in params:
+                    wrappers.add(func.name)
+    return wrappers
+
+
 def python_env_reads(path: Path) -> dict[str, bool]:
-    """Env var name -> has a default, for literal os.environ[...] / .get / os.getenv."""
+    """Env var name -> has a default, for literal os.environ[...] / .get / os.getenv,
+    and for literal names passed to a wrapper such as `required("TOKEN_SECRET")`
+    (counted as without a default)."""
     tree = ast.parse(path.read_text(), filename=str(path))
+    wrappers = _env_wrappers(tree)
     reads: dict[str, bool] = {}
 
     def add(name_node: ast.AST, has_default: bool) -> None:
@@ -478,18 +512,14 @@ def python_env_reads(path: Path) -> dict[str, bool]:
             reads[name_node.value] = reads.get(name_node.value, True) and has_default
 
     for node in ast.walk(tree):
-        if isinstance(node, ast.Subscript) and _is_environ(node.value):
-            add(node.slice, False)
+        read = _env_read(node)
+        if read:
+            add(*read)
         elif isinstance(node, ast.Call) and node.args:
-            f = node.func
-            is_get = isinstance(f, ast.Attribute) and f.attr in {"get", "setdefault"} and (
-                _is_environ(f.value)
-            )
-            is_getenv = (isinstance(f, ast.Attribute) and f.attr == "getenv") or (
-                isinstance(f, ast.Name) and f.id == "getenv"
-            )
-            if is_get or is_getenv:
-                add(node.args[0], len(node.args) > 1 or bool(node.keywords))
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(
+                node.func, "attr", None)
+            if called in wrappers:
+                add(node.args[0], False)
     return reads
 
 

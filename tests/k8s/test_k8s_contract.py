@@ -248,3 +248,14 @@ def test_env_from_secret_counts_as_set(rendered: Docs, built: dict[str, str]) ->
     api["envFrom"] = [{"secretRef": {"name": "api-secrets"}}]
     assert k8slint.check_env_contract(docs, built, src_root=FIXTURES / "contract-src") == []
     assert k8slint.check_config_refs(docs) == []
+
+
+def test_env_reads_through_a_wrapper_are_seen(tmp_path: Path) -> None:
+    """`required("TOKEN_SECRET")` reads TOKEN_SECRET as surely as os.environ does."""
+    module = tmp_path / "config.py"
+    module.write_text(
+        "import os\n\n"
+        "def required(name):\n    value = os.environ.get(name)\n    return value\n\n"
+        "KEY = required('TOKEN_SECRET')\nPORT = os.environ.get('APP_PORT', '1')\n"
+    )
+    assert k8slint.python_env_reads(module) == {"TOKEN_SECRET": False, "APP_PORT": True}
