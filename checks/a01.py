@@ -415,7 +415,7 @@ INTERNALS = [
 
 
 @check(STAGE, "A01-11", "401 and 403 answers are JSON {\"error\": …} without internals",
-       step(*STEP4, "Register JSON handlers for missing/invalid/expired tokens "
+       step(*STEP3, "Register JSON handlers for missing/invalid/expired tokens "
                     "(flask-jwt-extended's *_loader callbacks) answering {\"error\": …} only"))
 def error_bodies(ctx: Context) -> Outcome:
     empty = ctx.forge([])

@@ -55,13 +55,14 @@ def cmd_reconcile(config: stack_config.StackConfig) -> int:
 
 def cmd_restart(config: stack_config.StackConfig) -> int:
     local.restart_app(config)
-    return cmd_status(config)
+    cmd_status(config)  # informative: a failing reconciler run is not a failed restart
+    return 0
 
 
 def cmd_destroy(config: stack_config.StackConfig) -> int:
-    local.destroy(config, keep=("backups",))
+    local.destroy(config, keep=("backups", "progress.json"))
     print(f"stopped everything and deleted {config.state_dir} (data, logs, generated secrets);"
-          " your backups in backups/ are kept")
+          " your backups/ and progress.json are kept")
     return 0
 
 

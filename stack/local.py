@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import requests
 
-from stack import processes
+from stack import processes, scheduler
 from stack.config import HOST, StackConfig, port_is_free, save
 from stack.postgres import Cluster, StackError, tail
 
@@ -174,9 +173,15 @@ def reconciler_up(config: StackConfig) -> None:
              is not None)
 
 
-def reconcile_once(config: StackConfig) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reconciler"], env=process_env(config, RECONCILER),
-                          cwd=config.root, capture_output=True, text=True, timeout=120)
+def reconcile_once(config: StackConfig) -> scheduler.Run:
+    """Run the reconciler now; the run is logged and shown by `make status` like a
+    scheduled one."""
+    run = scheduler.run_reconciler(process_env(config, RECONCILER), cwd=config.root, timeout=120)
+    if config.logs.is_dir() and config.run.is_dir():  # a stack made by `make up`
+        with logfile(config, RECONCILER).open("a") as log:
+            log.write(scheduler.log_entry(run, "run now"))
+        scheduler.write_record(run, last_run_file(config))
+    return run
 
 
 # --- the whole stack ---------------------------------------------------------------
@@ -270,5 +275,5 @@ def status(config: StackConfig) -> dict[str, tuple[bool, str]]:
 
 def port_in_use(what: str, port: int, variable: str) -> str:
     return (f"port {HOST}:{port} for {what} is already in use by another program.\n"
-            f"Find it with `ss -ltnp 'sport = :{port}'`, stop it, or choose another port on the "
-            f"`make down` then `{variable}=<port> make up` (the choice is remembered).")
+            f"Find it with `ss -ltnp 'sport = :{port}'` and stop it, or use another port: "
+            f"`make down`, then `{variable}=<port> make up` (the choice is remembered).")

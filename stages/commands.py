@@ -55,6 +55,10 @@ def reset(root: Path, name: str, refresh: bool = True) -> int:
     target = stage_start(root, stages, course, stage)
     _announce_base(root, course)
     current = workcopy.read(root)
+    if not trees.differences(current, target):
+        print(f"Your files are already the start of {stage.name}: nothing changed, "
+              "no backup needed.")
+        return 0
     workcopy.ensure_writable(root, target, current)  # before the backup: fail cleanly
     saved = backup.create(root, current, f"reset-{stage.id}")
     changes = workcopy.write(root, target, current)

@@ -1,12 +1,10 @@
 """Configuration from environment variables (the same names locally and in Kubernetes).
 
-| variable          | meaning                        | default     |
-|-------------------|--------------------------------|-------------|
-| APP_DB_HOST       | PostgreSQL host                | 127.0.0.1   |
-| APP_DB_PORT       | PostgreSQL port                | 5432        |
-| APP_DB_DBNAME     | database name                  | bank        |
-| APP_DB_USERNAME   | database user                  | bank        |
-| APP_DB_PASSWORD   | database password              | (required)  |
+- APP_DB_HOST: PostgreSQL host (default 127.0.0.1)
+- APP_DB_PORT: PostgreSQL port (default 5432)
+- APP_DB_DBNAME: database name (default bank)
+- APP_DB_USERNAME: database user (default bank)
+- APP_DB_PASSWORD: database password (required)
 """
 
 from __future__ import annotations

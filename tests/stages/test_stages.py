@@ -111,17 +111,30 @@ def test_changes_patch_recreates_the_work(course: Course, tmp_path):
     assert course.tree() == dirty
 
 
-def test_reset_twice_keeps_both_backups(course: Course):
+def test_reset_twice_loses_nothing(course: Course):
+    """The second reset changes nothing, so it makes no (empty) backup that would hide
+    the real one from a plain `make restore`."""
     make_dirty(course)
     dirty = course.tree()
     commands.reset(course.root, "a01")
     commands.reset(course.root, "a01")
-    first, second = course.backups()
-    assert first != second
+    assert len(course.backups()) == 1
+    commands.restore(course.root)
+    assert course.tree() == dirty
+
+
+def test_each_real_reset_keeps_its_own_backup(course: Course):
+    make_dirty(course)
+    dirty = course.tree()
+    commands.reset(course.root, "a02")
+    at_a02 = course.tree()
+    commands.reset(course.root, "a01")
+    (first,) = [b for b in course.backups() if b.name.endswith("before-reset-a02")]
+    (second,) = [b for b in course.backups() if b.name.endswith("before-reset-a01")]
     commands.restore(course.root, str(first))
     assert course.tree() == dirty
     commands.restore(course.root, second.name)
-    assert course.tree() == starts()[0]
+    assert course.tree() == at_a02
 
 
 def test_restore_without_backup(course: Course):
