@@ -16,7 +16,10 @@ def cmd_up(config: stack_config.StackConfig) -> int:
     if all(ok for ok, _ in already.values()):
         print("The stack is already running (nothing to do):")
         return cmd_status(config)
-    local.up(config)
+    try:
+        local.up(config)
+    except StackError as error:
+        raise StackError(f"{error}\n(`make down` stops whatever did start)") from None
     print()
     cmd_status(config)
     print(f"\nTry it:  curl -i {config.api_url}/users/1\n"
