@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +67,8 @@ def summarize(stage: str, target: str, results: list[Result]) -> Summary:
 
 
 def console(**kwargs: object) -> Console:
+    """Rich's console; 120 columns when the output is not a terminal (make, CI, a pipe)."""
+    kwargs.setdefault("width", None if sys.stdout.isatty() else 120)
     return Console(highlight=False, **kwargs)
 
 

@@ -39,4 +39,4 @@ cluster-delete: ## delete the k3d cluster and its volumes
 	k3d cluster delete $(K3D_CLUSTER)
 
 lint-k8s: $(STAMP) ## offline checks of kubernetes/, the Dockerfiles and build-deploy
-	$(PY) -m pytest tests/k8s -q
+	@$(PY) -m pytest tests/k8s -q --tb=line -p no:cacheprovider

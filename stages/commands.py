@@ -95,7 +95,7 @@ def solve(root: Path, name: str, refresh: bool = True) -> int:
         if git(root, "apply", "--check", "--reverse", patch, check=False).returncode == 0:
             print(f"The solution of {stage.name} is already in your working copy: "
                   "nothing to do.")
-            return 2
+            return 0
         stderr = check.stderr.decode(errors="replace")
         conflicts = conflicting_files(stderr, paths)
         rel = stage.solution.relative_to(root).as_posix()

@@ -9,3 +9,6 @@ graceful_timeout = 10
 accesslog = "-"
 errorlog = "-"
 capture_output = True
+# No control socket (gunicornc): by default it lands in $HOME, outside the
+# workshop's state folder, and fails on Kubernetes' read-only root filesystem.
+control_socket_disable = True

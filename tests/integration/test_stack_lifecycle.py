@@ -47,6 +47,8 @@ def test_up_status_reset_down(cli):
     config = load(cli.state)
     assert requests.get(f"{config.api_url}/healthz", timeout=5).json() == {"status": "ok"}
     assert (cli.state / "stack.json").stat().st_mode & 0o077 == 0
+    # nothing outside the state folder: no gunicorn control socket in $HOME
+    assert "Control socket listening" not in (cli.state / "logs" / "api.log").read_text()
     users = user_count(config)
 
     again = cli("up")

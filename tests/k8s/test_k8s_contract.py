@@ -66,8 +66,15 @@ def all_checks(docs: Docs, built: dict[str, str]) -> dict[str, list[str]]:
     }
 
 
+def problem_list(found: dict[str, list[str]]) -> str:
+    """One line per problem, for a failure message an attendee can read."""
+    return "\n".join(f"  [{check}] {problem}" for check, problems in found.items()
+                     for problem in problems)
+
+
 def test_real_manifests_pass_all_checks(rendered: Docs, built: dict[str, str]) -> None:
-    assert {k: v for k, v in all_checks(rendered, built).items() if v} == {}
+    problems = problem_list(all_checks(rendered, built))
+    assert not problems, f"kubernetes/ and src/ disagree:\n{problems}"
 
 
 def test_build_deploy_builds_three_images(built: dict[str, str]) -> None:

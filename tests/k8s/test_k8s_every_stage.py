@@ -11,7 +11,7 @@ from pathlib import Path
 
 import k8slint
 import pytest
-from test_k8s_contract import all_checks
+from test_k8s_contract import all_checks, problem_list
 
 from stages import base
 from stages.catalog import discover
@@ -55,4 +55,5 @@ def test_contract_at_stage(index: int, tmp_path: Path) -> None:
     problems = all_checks(docs, built)
     problems["env"] = k8slint.check_env_contract(docs, built, src_root=tmp_path / "src",
                                                  dockerfile_root=tmp_path / "src")
-    assert {name: found for name, found in problems.items() if found} == {}
+    found = problem_list(problems)
+    assert not found, f"{LABELS[index]}: kubernetes/ and src/ disagree:\n{found}"

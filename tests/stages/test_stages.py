@@ -193,7 +193,7 @@ def test_solve_on_a_conflicting_edit_changes_nothing(course: Course, capsys):
 
 def test_solve_twice_says_nothing_to_do(course: Course, capsys):
     commands.solve(course.root, "a01")
-    assert commands.solve(course.root, "a01") == 2
+    assert commands.solve(course.root, "a01") == 0
     assert "already in your working copy" in capsys.readouterr().out
     assert len(course.backups()) == 1
 
