@@ -12,16 +12,55 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import NamedTuple
+
+PROC = Path("/proc")  # Linux; elsewhere (macOS) the process table comes from `ps`
+
+
+class Process(NamedTuple):
+    pid: int
+    pgid: int
+    zombie: bool
+    command: str
+
+
+def process_table() -> dict[int, Process]:
+    """Every process: from /proc on Linux, from `ps` elsewhere."""
+    if PROC.is_dir():
+        return _from_proc()
+    listing = subprocess.run(["ps", "-axo", "pid=,pgid=,stat=,command="], capture_output=True,
+                             text=True, check=True).stdout
+    table = {}
+    for line in listing.splitlines():
+        fields = line.split(None, 3)
+        if len(fields) >= 3 and fields[0].isdigit():
+            pid, pgid, state = int(fields[0]), int(fields[1]), fields[2]
+            table[pid] = Process(pid, pgid, state.startswith("Z"), "".join(fields[3:]))
+    return table
+
+
+def _from_proc() -> dict[int, Process]:
+    table = {}
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        except (OSError, IndexError):
+            continue
+        table[int(entry.name)] = Process(int(entry.name), int(stat[2]), stat[0] == "Z", command)
+    return table
 
 
 def pid_of(pidfile: Path, marker: str) -> int | None:
     """The live pid recorded in `pidfile` whose command line contains `marker`."""
     try:
         pid = int(pidfile.read_text().strip())
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except (OSError, ValueError):
         return None
-    return pid if marker in cmdline else None
+    process = process_table().get(pid)
+    return pid if process and not process.zombie and marker in process.command else None
 
 
 def spawn(command: list[str], env: dict[str, str], log: Path, pidfile: Path, cwd: Path) -> int:
@@ -38,18 +77,8 @@ def spawn(command: list[str], env: dict[str, str], log: Path, pidfile: Path, cwd
 
 def group_members(pgid: int, marker: str) -> list[int]:
     """Live processes of process group `pgid` whose command line contains `marker`."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        pid = int(entry.name)
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            if os.getpgid(pid) == pgid and marker in cmdline and _alive(pid):
-                members.append(pid)
-        except (OSError, ProcessLookupError):
-            continue
-    return members
+    return [p.pid for p in process_table().values()
+            if p.pgid == pgid and not p.zombie and marker in p.command]
 
 
 def stop(pidfile: Path, marker: str, timeout: float = 15) -> bool:
@@ -77,12 +106,5 @@ def stop(pidfile: Path, marker: str, timeout: float = 15) -> bool:
 def _alive(pid: int) -> bool:
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie is not alive
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    process = process_table().get(pid)
+    return process is not None and not process.zombie

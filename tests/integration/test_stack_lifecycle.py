@@ -146,3 +146,22 @@ def test_destroy_keeps_what_it_is_told_to(tmp_path):
     assert sorted(p.name for p in config.state_dir.iterdir()) == ["backups"]
     local.destroy(config)
     assert not config.state_dir.exists()
+
+
+@pytest.mark.parametrize("source", ["proc", "ps"])
+def test_process_table_sources_agree_on_a_known_process(source, monkeypatch, tmp_path):
+    """/proc on Linux and `ps` (macOS) find our process, its group and its command."""
+    if source == "ps":
+        monkeypatch.setattr(processes, "PROC", tmp_path / "no-proc")
+    sleeper = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        table = processes.process_table()
+        assert table[sleeper.pid].pgid == sleeper.pid
+        assert table[sleeper.pid].command == "sleep 30"
+        pidfile = tmp_path / "sleep.pid"
+        pidfile.write_text(str(sleeper.pid))
+        assert processes.pid_of(pidfile, "sleep") == sleeper.pid
+        assert processes.stop(pidfile, "sleep") is True
+        assert sleeper.wait(timeout=10) is not None
+    finally:
+        sleeper.kill()
