@@ -285,7 +285,8 @@ def read_user(ctx: Context) -> Outcome:
     ])
     if wrong:
         return failed("; ".join(wrong))
-    return passed(f"GET /users → 200 ({len(listed.json)} users); writes and /transactions → 403")
+    return passed(f"GET /users → 200 ({len(listed.json)} users, the grader's scratch user "
+                  "included); writes and /transactions → 403")
 
 
 @check(STAGE, "A01-07", "A modify:user token creates, updates and deletes a user",
