@@ -58,8 +58,6 @@ def connect(args: argparse.Namespace) -> Target | int:
     except TargetError as error:
         fail_line(f"cannot grade: {error}")
         return EXIT_DOWN
-    for note in target.notes:
-        fail_line(note)
     return target
 
 

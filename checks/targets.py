@@ -17,7 +17,7 @@ import time
 import tomllib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -50,7 +50,6 @@ class Target:
     reconcile: Callable[[], RunResult]
     connect_db: Callable[[], object] | None = None  # psycopg2 connection, or None
     no_db_reason: str = ""
-    notes: list[str] = field(default_factory=list)  # printed once before the results
 
 
 # --- local -------------------------------------------------------------------------
@@ -72,37 +71,17 @@ def local_target(state_dir: Path) -> Target:
     for service, (ok, line) in report.items():
         # a running reconciler whose last run failed is graded (A01-09), not "down"
         if not ok and not (service == "reconciler" and "last run FAILED" in line):
-            log = (config.state_dir / "postgres" / "postgres.log" if service == "postgres"
-                   else local.logfile(config, local.API if service == "api"
-                                      else local.RECONCILER))
+            log = local.service_logs(config)[service]
             fix = "make down && make up" if "is up but" in line else "make up"
             raise TargetError(f"{service} is not ready: {line}; run: {fix}\n"
                               f"--- last lines of {log} ---\n{tail(log, 8)}")
-    notes = []
-    saved = _saved_secret_names(config.state_dir / "stack.json")
-    missing = [name for name in SECRET_KEYS if name not in saved]
-    if missing:
-        notes.append(f"note: {config.state_dir / 'stack.json'} holds no {', '.join(missing)} "
-                     "(the stack was started by an older version): run make down && make up")
 
     def reconcile() -> RunResult:
-        try:
-            done = local.reconcile_once(config)
-        except subprocess.TimeoutExpired:
-            return RunResult(124, "", "the reconciler gave no result within 120s")
+        done = local.reconcile_once(config)  # a run that hangs comes back as exit 124
         return RunResult(done.returncode, done.stdout, done.stderr)
 
     return Target("local", config.api_url, dict(config.secrets), reconcile,
-                  connect_db=lambda: Cluster(config).connect("bank", "bank"), notes=notes)
-
-
-def _saved_secret_names(path: Path) -> set[str]:
-    import json
-
-    try:
-        return set(json.loads(path.read_text()).get("secrets", {}))
-    except (OSError, ValueError):
-        return set()
+                  connect_db=lambda: Cluster(config).connect("bank", "bank"))
 
 
 # --- k3d ----------------------------------------------------------------------------

@@ -41,8 +41,7 @@ def cmd_down(config: stack_config.StackConfig) -> int:
 
 
 def cmd_logs(config: stack_config.StackConfig) -> int:
-    cluster_log = (config.state_dir / "postgres" / "postgres.log")
-    logs = [cluster_log, config.logs / "api.log", config.logs / "reconciler.log"]
+    logs = list(local.service_logs(config).values())
     for log in logs:
         print(f"==> {log} <==\n{tail(log, 25)}\n")
     print(f"Follow them live: tail -F {' '.join(str(log) for log in logs)}")

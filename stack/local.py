@@ -40,6 +40,15 @@ def logfile(config: StackConfig, service: Service) -> Path:
     return config.logs / f"{service.name}.log"
 
 
+def service_logs(config: StackConfig) -> dict[str, Path]:
+    """The log of each service (postgres's through the <state>/postgres link, if any)."""
+    return {
+        "postgres": config.state_dir / "postgres" / "postgres.log",
+        API.name: logfile(config, API),
+        RECONCILER.name: logfile(config, RECONCILER),
+    }
+
+
 def last_run_file(config: StackConfig) -> Path:
     return config.run / "reconciler-last.json"
 
